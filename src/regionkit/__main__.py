@@ -1,0 +1,5 @@
+"""Allow ``python -m regionkit``."""
+
+from regionkit.cli import run
+
+run()

@@ -1,0 +1,1 @@
+"""CLI command modules: each registers one thin command on the Typer app."""

@@ -1,0 +1,1 @@
+"""Per-region metrics, gaps, confidence intervals and significance."""

@@ -1,0 +1,1 @@
+"""Pull annotated tasks from Label Studio servers and export files into snapshots."""

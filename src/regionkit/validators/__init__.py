@@ -1,0 +1,1 @@
+"""Great Expectations suites, localization checks, cleaning and quarantine."""

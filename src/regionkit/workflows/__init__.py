@@ -1,0 +1,1 @@
+"""Workflow files and the pipeline that chains sync, validate, train and evaluate."""
