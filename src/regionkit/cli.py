@@ -11,8 +11,12 @@ import sys
 from collections.abc import Sequence
 from typing import Annotated, Optional
 
-import click
 import typer
+
+try:  # Typer 0.2x vendors its own copy of click; older releases use click itself.
+    from typer._click import exceptions as click_exceptions
+except ImportError:  # pragma: no cover - depends on the installed Typer
+    from click import exceptions as click_exceptions
 
 from regionkit import __version__
 from regionkit.console import stderr
@@ -121,12 +125,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = typer.main.get_command(app)
     try:
         result = command.main(args=arguments, prog_name="regionkit", standalone_mode=False)
-    except click.exceptions.Exit as stop:
+    except typer.Exit as stop:
         return stop.exit_code
-    except click.exceptions.Abort:
+    except typer.Abort:
         _print_error(_("Interrupted; run the same command again to resume."))
         return EXIT_INTERRUPTED
-    except click.ClickException as error:
+    except click_exceptions.ClickException as error:
         error.show()
         return EXIT_BAD_INPUT
     except RegionkitError as error:
