@@ -58,3 +58,17 @@ def test_directory_without_overwrite_rejects_existing(tmp_path):
     with pytest.raises(FileExistsError):
         with atomic_directory(tmp_path / "snapshot", overwrite=False):
             pass
+
+
+def test_outputs_follow_umask_not_mkstemp_mode(tmp_path):
+    import os
+
+    previous = os.umask(0o022)
+    try:
+        target = write_text(tmp_path / "report.md", "# report")
+        with atomic_directory(tmp_path / "snapshot") as staging:
+            (staging / "a.txt").write_text("x")
+    finally:
+        os.umask(previous)
+    assert target.stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "snapshot").stat().st_mode & 0o777 == 0o755

@@ -19,7 +19,11 @@ from typing import Any
 
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary file path that replaces ``target`` when the block succeeds."""
+    """Yield a temporary file path that replaces ``target`` when the block succeeds.
+
+    The new file gets the permissions of a file created normally (0666 minus the
+    umask), not the 0600 that ``tempfile.mkstemp`` uses.
+    """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -27,9 +31,17 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     temporary_path = Path(temporary)
     try:
         yield temporary_path
+        os.chmod(temporary_path, 0o666 & ~_current_umask())
         os.replace(temporary_path, target)
     finally:
         temporary_path.unlink(missing_ok=True)
+
+
+def _current_umask() -> int:
+    """Return the process umask (reading it requires setting it, so set it back at once)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_text(target: str | os.PathLike[str], text: str) -> Path:
@@ -71,6 +83,7 @@ def atomic_directory(target: str | os.PathLike[str], *, overwrite: bool = True) 
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
         yield staging
+        os.chmod(staging, 0o777 & ~_current_umask())
         if target.exists():
             retired = target.with_name(f".{target.name}.old-{os.getpid()}")
             os.replace(target, retired)
