@@ -303,3 +303,23 @@ def test_image_input_skips_text_checks(make_snapshot, balanced_rows, tmp_path):
     assert "decode_escapes" not in result.summary["cleaning"]
     assert result.summary["regions"]["en"]["flagged"] == {"train_test_leakage": 1}
     assert result.rows_clean + result.rows_quarantined == len(rows)
+
+
+
+@pytest.mark.parametrize(("dedupe_test", "expected_test_copies"), [(False, 2), (True, 1)])
+def test_test_split_duplicates_kept_unless_asked(
+    make_snapshot, balanced_rows, tmp_path, dedupe_test, expected_test_copies
+):
+    rows = balanced_rows()
+    copy = {**rows[0], "data.split": "test", "data.text": "the very same test tweet"}
+    rows += [copy, dict(copy), {**copy, "data.split": "train"}]
+    result = validate_snapshot(
+        snapshot=make_snapshot(rows),
+        out=tmp_path / "out",
+        cleaning=CleaningSettings(dedupe_test=dedupe_test),
+    )
+    clean = pd.read_parquet(tmp_path / "out" / "clean.parquet")
+    copies = clean[clean["data.text"] == "the very same test tweet"]
+    assert (copies["split"] == "test").sum() == expected_test_copies
+    assert (copies["split"] == "train").sum() == 0
+    assert result.rows_clean + result.rows_quarantined == len(rows)

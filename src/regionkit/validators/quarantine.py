@@ -103,6 +103,8 @@ def split_quarantine(
             removed = np.asarray(
                 _removal_mask(check, frame, text_column, flags, checks), dtype=bool
             )
+            if step == "drop_duplicates" and not cleaning.dedupe_test:
+                removed &= (frame["split"] != "test").to_numpy(dtype=bool, na_value=True)
             flags[check] = removed
             cleaning_counts[step] = count_by_region(removed, region_key)
             quarantined |= removed

@@ -234,6 +234,9 @@ class CleaningSettings(_Settings):
         Collapse runs of whitespace to one space and strip both ends.
     drop_duplicates : bool, default=True
         Move the later copies flagged by ``duplicate_in_region`` to quarantine (keep first).
+    dedupe_test : bool, default=False
+        Let ``drop_duplicates`` drop copies inside the test split too. Off by default, so the
+        test split stays whole and scores stay comparable with published results on it.
     drop_leakage : bool, default=True
         Move the train and val rows flagged by ``train_test_leakage`` to quarantine; test rows
         are never dropped by this step.
@@ -244,6 +247,7 @@ class CleaningSettings(_Settings):
     decode_escapes: bool = True
     collapse_whitespace: bool = True
     drop_duplicates: bool = True
+    dedupe_test: bool = False
     drop_leakage: bool = True
 
 
