@@ -113,7 +113,8 @@ def test_force_evaluate_redoes_only_evaluate(first_run, project: Path) -> None:
     }
 
 
-def test_enabled_plan_runs_only_plan(first_run, project: Path) -> None:
+def test_plan_holdout_retrains_without_held_back_tasks(first_run, project: Path) -> None:
+    before = json.loads((first_run.run_dir / "models" / "manifest.json").read_text())
     edit(
         project,
         "[evaluate]\n",
@@ -123,14 +124,19 @@ def test_enabled_plan_runs_only_plan(first_run, project: Path) -> None:
     assert statuses(result) == {
         "sync": "skipped",
         "validate": "skipped",
-        "train": "skipped",
-        "evaluate": "skipped",
+        "train": "done",
+        "evaluate": "done",
         "plan": "done",
     }
     plan = json.loads((result.run_dir / "plan" / "plan.json").read_text())
     assert sum(region["tasks"] for region in plan["regions"].values()) == 20
     assert (result.run_dir / "plan" / "plan.md").is_file()
     assert result.record("plan").result["tasks"] == 20
+
+    after = json.loads((result.run_dir / "models" / "manifest.json").read_text())
+    for region, n_train in before["counts"]["train"].items():
+        assert after["counts"]["train"][region] == n_train - round(n_train * 0.3)
+    assert after["counts"]["test"] == before["counts"]["test"]
 
 
 def test_failed_gate_exits_1_after_summary(

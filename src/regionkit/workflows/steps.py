@@ -9,7 +9,9 @@ so loading a workflow stays fast.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,8 @@ from regionkit.workflows.hashing import hash_directory, hash_file, hash_json, ha
 from regionkit.workflows.loader import LoadedWorkflow
 from regionkit.workflows.model import Evaluate, FileSource, Plan, ServerSource, Workflow
 from regionkit.workflows.runner import Step, StepContext, read_marker
+
+logger = logging.getLogger(__name__)
 
 #: Output directory of each step under the run directory (the names in docs/architecture.md).
 OUTPUTS = {
@@ -263,6 +267,9 @@ def train_step(workflow: Workflow, base_dir: Path) -> Step:
     )
     if training.base_model is not None:
         settings["base_model_sha256"] = hash_path(_absolute(training.base_model, base_dir))
+    holdout = _plan_holdout(workflow)
+    if holdout is not None:
+        settings["plan_holdout"] = holdout
 
     def execute(context: StepContext) -> dict[str, Any]:
         from regionkit.training import train_models
@@ -274,11 +281,8 @@ def train_step(workflow: Workflow, base_dir: Path) -> Step:
         }
         # Keep embeddings outside the step directory, which a re-train replaces whole.
         paths.setdefault("cache_dir", context.target.parent / EMBEDDING_CACHE)
-        result = train_models(
-            data=context.inputs["validate"],
-            out=context.out,
-            settings=training.model_copy(update=paths),
-        )
+        data = _training_data(context, holdout)
+        result = train_models(data=data, out=context.out, settings=training.model_copy(update=paths))
         return {"val_scores": result.val_scores, "seconds": result.seconds}
 
     return Step(
@@ -286,8 +290,39 @@ def train_step(workflow: Workflow, base_dir: Path) -> Step:
         output=OUTPUTS["train"],
         settings=settings,
         execute=execute,
-        depends_on=("validate",),
+        depends_on=("sync", "validate"),
     )
+
+
+def _plan_holdout(workflow: Workflow) -> dict[str, Any] | None:
+    """Return the plan's holdout settings when the plan treats labeled tasks as unlabeled."""
+    plan = workflow.plan
+    if not plan.enabled or plan.holdout_fraction == 0:
+        return None
+    return {"fraction": plan.holdout_fraction, "split": plan.holdout_split, "seed": plan.seed}
+
+
+def _training_data(context: StepContext, holdout: dict[str, Any] | None):
+    """Return the validated directory, or its data without the tasks the plan holds back.
+
+    The plan step draws held-back tasks from the snapshot with the same settings, so
+    training never sees a task that the plan later offers as unlabeled.
+    """
+    if holdout is None:
+        return context.inputs["validate"]
+
+    from regionkit.labelstudio import load_snapshot
+    from regionkit.planning import held_back_ids
+    from regionkit.training.data import load_validated
+
+    data = load_validated(context.inputs["validate"])
+    tasks = load_snapshot(context.inputs["sync"]).tasks
+    held_back = held_back_ids(
+        tasks, fraction=holdout["fraction"], split=holdout["split"], seed=holdout["seed"]
+    )
+    logger.info("train: holding back %d tasks for the plan", len(held_back))
+    kept = data.frame[~data.frame["task_id"].isin(held_back)].reset_index(drop=True)
+    return dataclasses.replace(data, frame=kept)
 
 
 # evaluate -----------------------------------------------------------------------------
