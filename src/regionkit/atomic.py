@@ -94,3 +94,15 @@ def atomic_directory(target: str | os.PathLike[str], *, overwrite: bool = True) 
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def unwritable_parent(target: str | os.PathLike[str]) -> Path | None:
+    """Return the directory where ``target``'s staging sibling cannot be created, or None.
+
+    The directory is the nearest existing ancestor of ``target``, because the atomic
+    writers create the missing parents and then a temporary sibling there.
+    """
+    parent = Path(target).absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    return None if os.access(parent, os.W_OK | os.X_OK) else parent

@@ -6,6 +6,7 @@ Great Expectations inside the command functions, never at module level.
 
 from __future__ import annotations
 
+import errno
 import logging
 import sys
 from collections.abc import Sequence
@@ -27,6 +28,8 @@ from regionkit.i18n import _, set_language
 EXIT_INTERNAL_ERROR = 3
 #: Exit code after Ctrl-C; the conventional 128 + SIGINT.
 EXIT_INTERRUPTED = 130
+#: OS errors that the user fixes (permissions, a read-only or full disk), reported with exit code 2.
+_FILE_SYSTEM_ERRNOS = frozenset({errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT})
 
 COMMAND_MODULES = ("sync", "validate", "train", "evaluate", "run", "init", "push", "plan")
 
@@ -109,7 +112,27 @@ def _language_from_arguments(arguments: Sequence[str]) -> str | None:
 
 
 def _print_error(message: str) -> None:
-    stderr.print(f"[bold red]{_('Error')}:[/] {message}", markup=True, highlight=False, soft_wrap=True)
+    from rich.markup import escape
+
+    # Messages name user values such as '[label_studio]' that rich would read as markup tags.
+    stderr.print(
+        f"[bold red]{_('Error')}:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True
+    )
+
+
+def _internal_error(error: Exception) -> int:
+    """Report an unexpected exception (a bug in regionkit) in one line, with the traceback at -vv."""
+    logger.debug("internal error", exc_info=True)
+    _print_error(
+        _("Internal error: {error}. Rerun with -vv for the traceback and report it.").format(
+            error=f"{type(error).__name__}: {error}"
+        )
+    )
+    if logger.isEnabledFor(logging.DEBUG):
+        import traceback
+
+        traceback.print_exc()
+    return EXIT_INTERNAL_ERROR
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -139,18 +162,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _print_error(_("Interrupted; run the same command again to resume."))
         return EXIT_INTERRUPTED
-    except Exception as error:  # noqa: BLE001 - last resort: one line instead of a traceback
-        logger.debug("internal error", exc_info=True)
+    except OSError as error:
+        if error.errno not in _FILE_SYSTEM_ERRNOS:
+            return _internal_error(error)
+        logger.debug("file system error", exc_info=True)
         _print_error(
-            _("Internal error: {error}. Rerun with -vv for the traceback and report it.").format(
-                error=f"{type(error).__name__}: {error}"
-            )
+            _(
+                "Cannot read or write {path} ({reason}); fix its permissions or free space, "
+                "or choose another path."
+            ).format(path=error.filename, reason=error.strerror)
         )
-        if logger.isEnabledFor(logging.DEBUG):
-            import traceback
-
-            traceback.print_exc()
-        return EXIT_INTERNAL_ERROR
+        return EXIT_BAD_INPUT
+    except Exception as error:  # noqa: BLE001 - last resort: one line instead of a traceback
+        return _internal_error(error)
+    if result == EXIT_INTERRUPTED:
+        # Typer catches Ctrl-C inside a command and returns 130 without a message.
+        _print_error(_("Interrupted; run the same command again to resume."))
     return result if isinstance(result, int) else 0
 
 

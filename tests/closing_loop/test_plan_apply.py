@@ -243,3 +243,99 @@ def test_cli_plan_hours_without_lead_time_exits_2(
     assert code == 2
     assert "--budget" in error
     assert not (tmp_path / "plan").exists()
+
+
+def _plan_arguments(tmp_path, report_builder, predictions_builder, tasks, snapshot) -> list[str]:
+    report_path = tmp_path / "report.json"
+    report_path.write_text(json.dumps(_report(report_builder)), encoding="utf-8")
+    predictions_path = tmp_path / "predictions.parquet"
+    predictions_builder(tasks["task_id"]).to_parquet(predictions_path)
+    return [
+        "plan",
+        "--report",
+        str(report_path),
+        "--snapshot",
+        str(snapshot),
+        "--predictions",
+        str(predictions_path),
+        "--budget",
+        "4",
+    ]
+
+
+def test_cli_plan_out_file_exits_2(
+    tmp_path,
+    label_studio_env,
+    make_project,
+    report_builder,
+    predictions_builder,
+    snapshot_syncer,
+    capsys,
+):
+    project_id, tasks = make_project(ROWS[:4])
+    snapshot = snapshot_syncer(project_id, tmp_path / "snapshot")
+    out = tmp_path / "plan.txt"
+    out.write_text("keep me", encoding="utf-8")
+    arguments = _plan_arguments(tmp_path, report_builder, predictions_builder, tasks, snapshot)
+
+    code = main([*arguments, "--out", str(out)])
+
+    error = capsys.readouterr().err
+    assert code == 2
+    assert "is a file" in error
+    assert "Internal error" not in error
+    assert out.read_text(encoding="utf-8") == "keep me"
+
+
+def test_cli_plan_report_of_other_regions_exits_2(
+    tmp_path,
+    label_studio_env,
+    make_project,
+    report_builder,
+    predictions_builder,
+    snapshot_syncer,
+    capsys,
+):
+    project_id, tasks = make_project([("fr", "tweet francais"), ("es", "tuit en castellano")])
+    snapshot = snapshot_syncer(project_id, tmp_path / "snapshot")
+    arguments = _plan_arguments(tmp_path, report_builder, predictions_builder, tasks, snapshot)
+
+    code = main([*arguments, "--out", str(tmp_path / "plan")])
+
+    error = capsys.readouterr().err
+    assert code == 2
+    assert "share no region" in error
+    assert not (tmp_path / "plan").exists()
+
+
+def test_apply_keeps_tasks_of_project(
+    ls_client, label_studio, make_project, report_builder, predictions_builder
+):
+    """A plan over one project per region puts only the project's own tasks in its views."""
+    project_id, tasks = make_project(ROWS)
+    plan = make_plan(
+        report=_report(report_builder),
+        predictions=predictions_builder(tasks["task_id"]),
+        tasks=tasks,
+        budget=10,
+    ).to_dict()
+    german = tasks.loc[tasks["region"] == "de", "task_id"].tolist()
+
+    views = apply_plan(
+        client=ls_client,
+        project_id=project_id,
+        plan=plan,
+        url=label_studio.url,
+        project_task_ids=german,
+    )
+
+    assert [view.region for view in views] == ["de"]
+    assert set(views[0].task_ids) <= set(german)
+    with pytest.raises(InputError, match="None of the plan's tasks"):
+        apply_plan(
+            client=ls_client,
+            project_id=project_id,
+            plan=plan,
+            url=label_studio.url,
+            project_task_ids=[10**9],
+        )

@@ -279,3 +279,17 @@ def test_cli_push_unknown_project_exits_2(
     assert code == 2
     assert "999999" in error
     assert "Traceback" not in error
+
+
+def test_unknown_task_rejected_before_delete(
+    ls_client, label_studio, make_project, predictions_builder
+):
+    project_id, tasks = make_project(ROWS)
+    _push(ls_client, label_studio, project_id, predictions_builder(tasks["task_id"], seed=1), "v1")
+    stray = predictions_builder(list(tasks["task_id"]) + [10**9], seed=2)
+
+    with pytest.raises(InputError, match="not in project"):
+        _push(ls_client, label_studio, project_id, stray, "v1", tasks=tasks)
+
+    stored = _predictions_by_version(ls_client, project_id)["v1"]
+    assert len(stored) == len(ROWS)

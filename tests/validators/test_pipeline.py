@@ -323,3 +323,23 @@ def test_test_split_duplicates_kept_unless_asked(
     assert (copies["split"] == "test").sum() == expected_test_copies
     assert (copies["split"] == "train").sum() == 0
     assert result.rows_clean + result.rows_quarantined == len(rows)
+
+
+def test_cli_region_with_brackets_printed(make_snapshot, balanced_rows, tmp_path, capsys):
+    snapshot = make_snapshot(balanced_rows(regions=("[eu]",)))
+
+    code = main(["validate", "-s", str(snapshot), "-o", str(tmp_path / "out")])
+
+    assert code == 0
+    assert "[eu]" in capsys.readouterr().out
+
+
+def test_gx_info_logger_quieted(make_snapshot, balanced_rows, tmp_path):
+    import logging
+
+    snapshot = make_snapshot(balanced_rows(regions=("en",)))
+
+    validate_snapshot(snapshot=snapshot, out=tmp_path / "out")
+
+    gx_logger = logging.getLogger("great_expectations.data_context.types.base")
+    assert gx_logger.getEffectiveLevel() >= logging.WARNING

@@ -169,7 +169,7 @@ def register(app: typer.Typer) -> None:
             holdout_split=holdout_split,
             seed=seed,
         )
-        document = result.plan.to_dict()
+        document = result.plan.to_dict(localized=True)
         print_plan(document, console=stdout)
         stdout.print(
             _("Wrote {json} and {markdown}.").format(
@@ -185,13 +185,19 @@ def register(app: typer.Typer) -> None:
 
             settings = label_studio_settings()
             client = connect(settings)
+            project_id = project_id_from_manifest(result.manifest, project)
+            tasks = result.tasks
+            project_task_ids = None
+            if tasks is not None and "project_id" in tasks.columns:
+                project_task_ids = tasks.loc[tasks["project_id"] == project_id, "task_id"].tolist()
             views = apply_plan(
                 client=client,
-                project_id=project_id_from_manifest(result.manifest, project),
+                project_id=project_id,
                 plan=document,
                 per_region=not one_view,
                 tier_size=tier_size,
                 url=settings.url,
+                project_task_ids=project_task_ids,
             )
             for view in views:
                 stdout.print(

@@ -130,6 +130,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _print_result(result, console) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     if result.dry_run:
@@ -156,5 +157,5 @@ def _print_result(result, console) -> None:
     table.add_column(_("Region"))
     table.add_column(_("Tasks"), justify="right")
     for region, count in result.by_region.items():
-        table.add_row(region, str(count))
+        table.add_row(escape(region), str(count))
     console.print(table)

@@ -153,9 +153,12 @@ def register(app: typer.Typer) -> None:
                 tasks=result.n_tasks,
                 annotations=result.n_annotations,
                 predictions=result.n_predictions,
-            )
+            ),
+            markup=False,
         )
-        stdout.print(_("Tasks per region: {regions}").format(regions=regions or _("none")))
+        stdout.print(
+            _("Tasks per region: {regions}").format(regions=regions or _("none")), markup=False
+        )
         if result.changed_tasks is not None:
             stdout.print(
                 _(
@@ -169,4 +172,4 @@ def register(app: typer.Typer) -> None:
                 result.no_region,
             )
             stderr.print(message.format(count=result.no_region))
-        stdout.print(_("Content hash: {digest}").format(digest=result.content_hash))
+        stdout.print(_("Content hash: {digest}").format(digest=result.content_hash), markup=False)

@@ -230,5 +230,7 @@ def register(app: typer.Typer) -> None:
             builtin_suite=builtin,
         )
         print_validation_summary(result.summary, console=stdout)
-        stdout.print(_("Report: {path}").format(path=result.out / "validation.html"))
+        stdout.print(
+            _("Report: {path}").format(path=result.out / "validation.html"), markup=False
+        )
         result.raise_for_gate()

@@ -72,7 +72,8 @@ def read_export(
     Parameters
     ----------
     path : Path
-        A JSON, JSON_MIN or CSV export, optionally gzip-compressed.
+        A JSON, JSON_MIN or CSV export, or one page of the tasks API
+        (``{"tasks": [...]}``), optionally gzip-compressed.
     builder : TableBuilder
         Receives the tasks.
     control_names : frozenset of str
@@ -105,6 +106,8 @@ def read_export(
             if kind == "csv":
                 text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
                 rows = csv.DictReader(text)
+                if rows.fieldnames is not None and "id" not in rows.fieldnames:
+                    raise ValueError(_("the CSV header has no 'id' column"))
                 _add_min_rows(
                     rows,
                     builder,
@@ -166,6 +169,13 @@ def _read_json(
     first_item = next(iterator, None)
     if first_item is None:
         return "json"
+    if first == b"{" and _is_task_page(first_item):
+        # One page of GET /api/tasks/ wraps its tasks in {"tasks": [...], "total": ...}.
+        # The page is already in memory, because ijson built the whole top-level object.
+        iterator = iter(first_item["tasks"][1:])
+        first_item = first_item["tasks"][0] if first_item["tasks"] else None
+        if first_item is None:
+            return "json"
     if _is_min_row(first_item):
         rows = _chain(first_item, iterator)
         _add_min_rows(
@@ -184,6 +194,15 @@ def _read_json(
 def _chain(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
     yield first
     yield from rest
+
+
+def _is_task_page(item: Any) -> bool:
+    """Tell whether ``item`` is a page of the tasks API: a ``tasks`` list and no task keys."""
+    return (
+        isinstance(item, dict)
+        and isinstance(item.get("tasks"), list)
+        and not {"data", "annotations", "id"} & item.keys()
+    )
 
 
 def _is_min_row(item: Any) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from regionkit.errors import InputError
-from regionkit.i18n import _
+from regionkit.i18n import _, ngettext
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -248,6 +248,8 @@ def push_predictions(
     _check_push_arguments(model_version=model_version, batch_size=batch_size, project_id=project_id)
     frame = _prepare_predictions(predictions, labels=labels, tasks=tasks, scope=scope)
     task_ids = set(int(task_id) for task_id in frame["task_id"])
+    if tasks is not None:
+        _check_known_tasks(task_ids, tasks=tasks, project_id=project_id)
 
     check_project(client, project_id=project_id, url=url)
     existing = list_predictions(client, project_id=project_id, url=url)
@@ -437,6 +439,27 @@ def _check_push_arguments(*, model_version: str, batch_size: int, project_id: in
         raise InputError(
             _("project_id={value} must be a positive integer.").format(value=project_id)
         )
+
+
+def _check_known_tasks(task_ids: set[int], *, tasks: pd.DataFrame, project_id: int) -> None:
+    """Reject predictions for tasks outside the snapshot's project before anything is deleted.
+
+    Label Studio rejects the whole import batch for an unknown task, and by then the
+    push has already deleted this model version's old predictions.
+    """
+    known = tasks
+    if "project_id" in tasks.columns:
+        known = tasks[tasks["project_id"] == project_id]
+    unknown = sorted(task_ids - set(int(task_id) for task_id in known["task_id"]))
+    if unknown:
+        message = ngettext(
+            "{count} prediction is for a task that is not in project {project} of the snapshot "
+            "(task {task}); predict the snapshot's tasks or pass the right --project.",
+            "{count} predictions are for tasks that are not in project {project} of the "
+            "snapshot, e.g. task {task}; predict the snapshot's tasks or pass the right --project.",
+            len(unknown),
+        )
+        raise InputError(message.format(count=len(unknown), project=project_id, task=unknown[0]))
 
 
 def _prepare_predictions(

@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from regionkit.atomic import unwritable_parent
 from regionkit.config import LabelStudioSettings
 from regionkit.errors import InputError
 from regionkit.i18n import _
@@ -129,6 +130,7 @@ def sync_snapshot(
             )
         )
     out = Path(out)
+    check_out_dir(out)
     progress = SyncProgress(enabled=show_progress)
 
     if isinstance(source, FileSource):
@@ -355,6 +357,36 @@ def _versions(server_version: str | None) -> dict[str, str | None]:
             versions[package] = None
     versions["label-studio-server"] = server_version
     return versions
+
+
+def check_out_dir(out: Path) -> None:
+    """Reject an ``out`` whose atomic replacement would delete a file or data that is not a snapshot.
+
+    Raises
+    ------
+    InputError
+        If ``out`` is a file, a non-empty directory without ``manifest.json``, or
+        its parent directory is not writable.
+    """
+    if out.exists() and not out.is_dir():
+        raise InputError(
+            _("--out {path} is a file; choose a new or empty directory for the snapshot.").format(
+                path=out
+            )
+        )
+    if out.is_dir() and any(out.iterdir()) and not (out / "manifest.json").is_file():
+        raise InputError(
+            _(
+                "--out {path} exists and is not a snapshot; choose a new or empty directory."
+            ).format(path=out)
+        )
+    parent = unwritable_parent(out)
+    if parent is not None:
+        raise InputError(
+            _("--out {path} cannot be written: {parent} is read-only; choose another directory.").format(
+                path=out, parent=parent
+            )
+        )
 
 
 def previous_snapshot(out: Path) -> Snapshot | None:

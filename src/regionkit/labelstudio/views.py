@@ -14,7 +14,7 @@ plan.json and plan.md keep the exact priority order.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -66,6 +66,7 @@ def apply_plan(
     tier_size: int | None = None,
     title_prefix: str = TITLE_PREFIX,
     url: str = "",
+    project_task_ids: Collection[int] | None = None,
 ) -> list[AppliedView]:
     """Create Data Manager views per region (or for the whole plan) listing the chosen tasks.
 
@@ -86,6 +87,10 @@ def apply_plan(
     title_prefix : str, default="regionkit plan"
     url : str, optional
         The server URL, named in error messages.
+    project_task_ids : collection of int, optional
+        The ids of the project's tasks. When a plan spans several projects (one per
+        region), only these tasks go into the views, because a view lists tasks of
+        its own project only.
 
     Returns
     -------
@@ -94,7 +99,7 @@ def apply_plan(
     Raises
     ------
     InputError
-        If the plan has no tasks or ``tier_size`` is below 1.
+        If the plan has no tasks (in the project), or ``tier_size`` is below 1.
     ConnectionFailed
         If the server rejects a request or cannot be reached.
     """
@@ -108,6 +113,16 @@ def apply_plan(
                 "candidates."
             )
         )
+    if project_task_ids is not None:
+        known = set(project_task_ids)
+        tasks = [task for task in tasks if int(task["task_id"]) in known]
+        if not tasks:
+            raise InputError(
+                _(
+                    "None of the plan's tasks is in project {project}; pass the project of "
+                    "the regions to label with --project."
+                ).format(project=project_id)
+            )
     if tier_size is not None and (not isinstance(tier_size, int) or tier_size < 1):
         raise InputError(_("tier_size={value} must be an integer >= 1.").format(value=tier_size))
     if not title_prefix.strip():

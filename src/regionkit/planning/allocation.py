@@ -67,7 +67,10 @@ class RegionAllocation:
     measurement_tasks: float = 0.0
     improvement_tasks: float = 0.0
     capped: bool = False
+    #: The reason in the current language, for the terminal and plan.md.
     reason: str = ""
+    #: The same reason in English, for plan.json, which is identical in every language.
+    reason_en: str = ""
 
     @property
     def region(self) -> str:

@@ -20,7 +20,9 @@ def write_plan(plan: Plan, out_dir: str | Path) -> dict[str, Path]:
     document = plan.to_dict()
     return {
         "json": write_json(out / "plan.json", document),
-        "markdown": write_text(out / "plan.md", render_plan_markdown(document)),
+        "markdown": write_text(
+            out / "plan.md", render_plan_markdown(plan.to_dict(localized=True))
+        ),
     }
 
 

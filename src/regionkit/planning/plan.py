@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from regionkit.errors import InputError
-from regionkit.i18n import _
+from regionkit.i18n import _, use_language
 from regionkit.planning.allocation import (
     RegionAllocation,
     allocate_budget,
@@ -82,8 +82,13 @@ class Plan:
         """Number of chosen tasks."""
         return len(self.tasks)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the plan as the JSON document written to ``plan.json``."""
+    def to_dict(self, *, localized: bool = False) -> dict[str, Any]:
+        """Return the plan as the JSON document written to ``plan.json``.
+
+        ``plan.json`` holds each region's ``reason`` in English, so the file is the same
+        in every language; ``localized=True`` puts the current language's reason there,
+        for the terminal and ``plan.md``.
+        """
         regions = {}
         for allocation in self.allocations:
             need = allocation.need
@@ -105,7 +110,7 @@ class Plan:
                 "significant": need.significant,
                 "min_detectable_gap": need.min_detectable_gap,
                 "n_to_judge": need.n_to_judge,
-                "reason": allocation.reason,
+                "reason": allocation.reason if localized else allocation.reason_en,
             }
         records = []
         for row in self.tasks.itertuples(index=False):
@@ -300,13 +305,15 @@ def make_plan(
     total = len(chosen)
     for allocation in allocations:
         allocation.tasks = int((chosen["region"] == allocation.region).sum())
-        allocation.reason = describe(
-            allocation,
-            total_tasks=total,
-            metric=metric,
-            target_gap=target_gap,
-            with_hours=hours is not None,
-        )
+        description = {
+            "total_tasks": total,
+            "metric": metric,
+            "target_gap": target_gap,
+            "with_hours": hours is not None,
+        }
+        allocation.reason = describe(allocation, **description)
+        with use_language("en"):
+            allocation.reason_en = describe(allocation, **description)
     logger.info("plan for model %s: %d tasks over %d regions", model, total, len(allocations))
     return Plan(
         settings=settings,

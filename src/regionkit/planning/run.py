@@ -19,12 +19,14 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class PlanRun:
-    """A plan made from files, the files it wrote and the snapshot manifest it read."""
+    """A plan made from files, the files it wrote and the snapshot manifest and tasks it read."""
 
     plan: Plan
     paths: dict[str, Path]
     candidates: int
     manifest: dict[str, Any]
+    #: The snapshot's tasks table (``task_id``, ``project_id``, ``region``, ...).
+    tasks: Any = None
 
 
 def plan_from_files(
@@ -76,8 +78,10 @@ def plan_from_files(
         raise InputError(_("Pass exactly one of --models and --predictions."))
     if budget is None and hours is None:
         raise InputError(_("Pass --budget (tasks) or --hours (annotator hours)."))
+    _check_out(Path(out))
     report_document = read_report(report)
     tables = read_snapshot(snapshot)
+    _check_shared_regions(report_document, tables.tasks, report=report, snapshot=snapshot)
     lead_times = None
     if hours is not None:
         if tables.annotations is None or tables.annotations.empty:
@@ -121,4 +125,46 @@ def plan_from_files(
     )
     paths = write_plan(plan, out)
     logger.info("wrote plan with %d tasks to %s", plan.total_tasks, out)
-    return PlanRun(plan=plan, paths=paths, candidates=len(candidates), manifest=tables.manifest)
+    return PlanRun(
+        plan=plan,
+        paths=paths,
+        candidates=len(candidates),
+        manifest=tables.manifest,
+        tasks=tables.tasks,
+    )
+
+
+def _check_out(out: Path) -> None:
+    """Reject an ``out`` that is a file before any work is done."""
+    if out.exists() and not out.is_dir():
+        raise InputError(
+            _("--out {path} is a file; choose a directory for plan.json and plan.md.").format(
+                path=out
+            )
+        )
+
+
+def _check_shared_regions(report_document: dict[str, Any], tasks, *, report, snapshot) -> None:
+    """Reject a report and a snapshot that have no region in common.
+
+    Such a pair comes from different projects, and the plan would give every region 0 tasks.
+    """
+    report_regions: set[str] = set()
+    for entry in (report_document.get("models") or {}).values():
+        report_regions.update(str(region) for region in (entry.get("regions") or {}))
+    if not report_regions or "region" not in tasks.columns:
+        return
+    snapshot_regions = set(tasks["region"].dropna().astype(str)) - {""}
+    if snapshot_regions and not report_regions & snapshot_regions:
+        raise InputError(
+            _(
+                "The report {report} and the snapshot {snapshot} share no region (report: "
+                "{report_regions}; snapshot: {snapshot_regions}); pass the evaluation report "
+                "made from this snapshot."
+            ).format(
+                report=report,
+                snapshot=snapshot,
+                report_regions=", ".join(sorted(report_regions)),
+                snapshot_regions=", ".join(sorted(snapshot_regions)),
+            )
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from regionkit.i18n import _
@@ -38,7 +39,7 @@ def print_plan(plan: dict[str, Any], *, console: Console) -> None:
         ]
         if with_hours:
             cells.insert(2, f"{entry['hours']:.1f}")
-        table.add_row(region, *cells)
+        table.add_row(escape(region), *cells)
     console.print(table)
     for entry in plan["regions"].values():
         console.print(entry["reason"], markup=False)

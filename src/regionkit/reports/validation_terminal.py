@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from regionkit.i18n import _
@@ -21,8 +22,9 @@ def _regions_table(summary: dict) -> Table:
         flagged = sorted(entry["flagged"].items(), key=lambda item: -item[1])[:TOP_REASONS]
         reasons = ", ".join(f"{check} {count}" for check, count in flagged)
         style = "red" if entry["rows"] == 0 else None
+        # Region names come from task data, so rich must not read "[...]" in them as markup.
         table.add_row(
-            name,
+            escape(name),
             str(entry["rows"]),
             str(entry["clean"]),
             str(entry["quarantined"]),
@@ -37,7 +39,7 @@ def _cleaning_table(summary: dict) -> Table:
     table = Table(title=_("Rows cleaned per step and region"), title_justify="left")
     table.add_column(_("step"))
     for region in regions:
-        table.add_column(region, justify="right")
+        table.add_column(escape(region), justify="right")
     for step, counts in summary["cleaning"].items():
         table.add_row(step, *(str(counts.get(region, 0)) for region in regions))
     return table
@@ -63,7 +65,7 @@ def _checks_table(summary: dict) -> Table | None:
             check["severity"],
             result,
             str(check["unexpected_count"]) if check["row_level"] else "",
-            check["error"] or by_region or _below_text(check["observed"]),
+            escape(check["error"] or by_region or _below_text(check["observed"])),
             style="red" if check["severity"] == "critical" and not check["success"] else "yellow",
         )
     return table

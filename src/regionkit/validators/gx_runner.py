@@ -71,6 +71,9 @@ def _batch_definition():
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    # great_expectations 1.24 pins this module's logger to INFO, so its "Created temporary
+    # directory" line would reach the terminal without -v.
+    logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.enable_analytics(False)
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from regionkit.atomic import unwritable_parent
 from regionkit.errors import GateFailed, InputError
 from regionkit.i18n import _
 from regionkit.validators.cleaning import clean_text, count_by_region, region_keys
@@ -66,6 +67,13 @@ def _check_out(out: Path, snapshot: Path) -> None:
             _(
                 "--out {path} exists and is not a validation output; choose a new or empty directory."
             ).format(path=out)
+        )
+    parent = unwritable_parent(out)
+    if parent is not None:
+        raise InputError(
+            _("--out {path} cannot be written: {parent} is read-only; choose another directory.").format(
+                path=out, parent=parent
+            )
         )
 
 
