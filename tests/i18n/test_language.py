@@ -1,0 +1,126 @@
+"""Language choice: --lang above LC_ALL above LC_MESSAGES above LANG, English by default."""
+
+from __future__ import annotations
+
+import pytest
+
+from regionkit import i18n
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch):
+    for variable in i18n.LANGUAGE_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
+    yield
+    i18n.set_language("en")
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [
+        ("zh-CN", "zh-CN"),
+        ("zh_CN.UTF-8", "zh-CN"),
+        ("zh-cn", "zh-CN"),
+        ("zh-Hans-CN", "zh-CN"),
+        ("zh", "zh-CN"),
+        ("en", "en"),
+        ("en_US.UTF-8", "en"),
+        ("C", "en"),
+        ("C.UTF-8", "en"),
+        ("POSIX", "en"),
+    ],
+)
+def test_normalize_language(tag, expected):
+    assert i18n.normalize_language(tag) == expected
+
+
+@pytest.mark.parametrize("tag", ["fr", "zh-TW", "zh_HK.UTF-8", "xx"])
+def test_normalize_rejects_unsupported(tag):
+    with pytest.raises(ValueError, match="zh-CN"):
+        i18n.normalize_language(tag)
+
+
+def test_default_is_english():
+    assert i18n.set_language(None) == "en"
+
+
+@pytest.mark.parametrize("variable", ["LC_ALL", "LC_MESSAGES", "LANG"])
+def test_each_variable_selects_chinese(monkeypatch, variable):
+    monkeypatch.setenv(variable, "zh_CN.UTF-8")
+    assert i18n.set_language(None) == "zh-CN"
+
+
+def test_lc_all_wins_over_lang(monkeypatch):
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+    assert i18n.set_language(None) == "en"
+
+
+def test_lc_messages_wins_over_lang(monkeypatch):
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    monkeypatch.setenv("LC_MESSAGES", "zh_CN.UTF-8")
+    assert i18n.set_language(None) == "zh-CN"
+
+
+def test_empty_variable_is_skipped(monkeypatch):
+    monkeypatch.setenv("LC_ALL", "")
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert i18n.set_language(None) == "zh-CN"
+
+
+def test_c_utf8_means_english(monkeypatch):
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    assert i18n.set_language(None) == "en"
+
+
+def test_unsupported_lc_all_means_english(monkeypatch):
+    monkeypatch.setenv("LC_ALL", "fr_FR.UTF-8")
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert i18n.set_language(None) == "en"
+
+
+def test_explicit_language_wins_over_environment(monkeypatch):
+    monkeypatch.setenv("LC_ALL", "zh_CN.UTF-8")
+    assert i18n.set_language("en") == "en"
+    assert i18n._("Print the version and exit.") == "Print the version and exit."
+
+
+def test_chinese_translates_messages():
+    i18n.set_language("zh-CN")
+    assert i18n.get_language() == "zh-CN"
+    assert i18n._("Print the version and exit.") != "Print the version and exit."
+
+
+def test_unknown_message_stays_english():
+    i18n.set_language("zh-CN")
+    assert i18n._("A message that no catalog contains.") == "A message that no catalog contains."
+
+
+def test_unsupported_error_in_environment_language(monkeypatch):
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    with pytest.raises(ValueError) as raised:
+        i18n.set_language("fr")
+    assert "'fr'" in str(raised.value)
+    assert "zh-CN" in str(raised.value)
+    assert "不支持" in str(raised.value)
+    assert i18n.get_language() == "zh-CN"
+
+
+def test_use_language_restores_previous():
+    i18n.set_language("en")
+    with i18n.use_language("zh-CN") as language:
+        assert language == "zh-CN"
+        assert i18n.get_language() == "zh-CN"
+    assert i18n.get_language() == "en"
+
+
+def test_ngettext_chinese_has_one_form():
+    i18n.set_language("zh-CN")
+    catalog = i18n._translations
+    assert catalog.ngettext("x", "xs", 1) == "x"  # no entry: English fallback
+    assert catalog.ngettext("x", "xs", 2) == "xs"
+
+
+def test_n_marks_without_translating():
+    i18n.set_language("zh-CN")
+    assert i18n.N_("Print the version and exit.") == "Print the version and exit."
