@@ -115,9 +115,8 @@ def _print_error(message: str) -> None:
     from rich.markup import escape
 
     # Messages name user values such as '[label_studio]' that rich would read as markup tags.
-    stderr.print(
-        f"[bold red]{_('Error')}:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True
-    )
+    label = _("Error")  # outside the f-string, where Babel's extractor can find it
+    stderr.print(f"[bold red]{label}:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
 
 
 def _internal_error(error: Exception) -> int:
