@@ -71,7 +71,8 @@ def _root_callback(
         typer.Option("--verbose", "-v", count=True, help=_("Log diagnostics to stderr; repeat for debug.")),
     ] = 0,
 ) -> None:
-    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    levels = {0: logging.WARNING, 1: logging.INFO}
+    level = levels.get(verbose, logging.DEBUG)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     logging.getLogger("regionkit").setLevel(level)
 
