@@ -44,39 +44,24 @@ def test_default_is_english():
     assert i18n.set_language(None) == "en"
 
 
-@pytest.mark.parametrize("variable", ["LC_ALL", "LC_MESSAGES", "LANG"])
-def test_each_variable_selects_chinese(monkeypatch, variable):
-    monkeypatch.setenv(variable, "zh_CN.UTF-8")
-    assert i18n.set_language(None) == "zh-CN"
-
-
-def test_lc_all_wins_over_lang(monkeypatch):
-    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
-    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
-    assert i18n.set_language(None) == "en"
-
-
-def test_lc_messages_wins_over_lang(monkeypatch):
-    monkeypatch.setenv("LANG", "en_US.UTF-8")
-    monkeypatch.setenv("LC_MESSAGES", "zh_CN.UTF-8")
-    assert i18n.set_language(None) == "zh-CN"
-
-
-def test_empty_variable_is_skipped(monkeypatch):
-    monkeypatch.setenv("LC_ALL", "")
-    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
-    assert i18n.set_language(None) == "zh-CN"
-
-
-def test_c_utf8_means_english(monkeypatch):
-    monkeypatch.setenv("LANG", "C.UTF-8")
-    assert i18n.set_language(None) == "en"
-
-
-def test_unsupported_lc_all_means_english(monkeypatch):
-    monkeypatch.setenv("LC_ALL", "fr_FR.UTF-8")
-    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
-    assert i18n.set_language(None) == "en"
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({"LC_ALL": "zh_CN.UTF-8"}, "zh-CN"),
+        ({"LC_MESSAGES": "zh_CN.UTF-8"}, "zh-CN"),
+        ({"LANG": "zh_CN.UTF-8"}, "zh-CN"),
+        ({"LANG": "zh_CN.UTF-8", "LC_ALL": "en_US.UTF-8"}, "en"),
+        ({"LANG": "en_US.UTF-8", "LC_MESSAGES": "zh_CN.UTF-8"}, "zh-CN"),
+        ({"LC_MESSAGES": "zh_CN.UTF-8", "LC_ALL": "C.UTF-8"}, "en"),
+        ({"LANG": "zh_CN.UTF-8", "LC_ALL": ""}, "zh-CN"),  # an empty variable is skipped
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({"LANG": "zh_CN.UTF-8", "LC_ALL": "fr_FR.UTF-8"}, "en"),  # unsupported, still wins
+    ],
+)
+def test_environment_precedence(monkeypatch, environment, expected):
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
+    assert i18n.set_language(None) == expected
 
 
 def test_explicit_language_wins_over_environment(monkeypatch):

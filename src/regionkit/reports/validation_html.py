@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from regionkit.i18n import _
+from regionkit.i18n import _, localized_figure
 from regionkit.reports.html import escape, figure_html, page_html, table_html
 
 if TYPE_CHECKING:
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 QUARANTINE_SAMPLE = 30
 
 
+@localized_figure
 def _region_figure(summary: dict) -> str:
     import matplotlib
 
