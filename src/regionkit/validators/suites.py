@@ -224,7 +224,7 @@ def _expectation_error(entry: Any) -> str | None:
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
     if not isinstance(entry, dict) or not isinstance(entry.get("type"), str):
-        return "not an object with a string 'type'"
+        return _("not an object with a string 'type'")
     try:
         configuration = ExpectationConfiguration(
             type=entry["type"],
@@ -234,12 +234,12 @@ def _expectation_error(entry: Any) -> str | None:
         )
         configuration.to_domain_obj()
     except ExpectationNotFoundError:
-        return f"unknown expectation type {entry['type']!r}"
+        return _("unknown expectation type {type!r}").format(type=entry["type"])
     except (InvalidExpectationConfigurationError, TypeError, ValueError) as error:
         first_line = (
             str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         )
-        return f"invalid {entry['type']!r}: {first_line}"
+        return _("invalid {type!r}: {error}").format(type=entry["type"], error=first_line)
     return None
 
 
