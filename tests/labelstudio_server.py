@@ -82,7 +82,7 @@ class LabelStudioServer:
         return ADMIN_TOKEN
 
     def start(self) -> None:
-        """Start the server and wait until ``/health/`` answers on our port."""
+        """Start the server and wait until ``/health/`` returns UP on our port."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.document_root.mkdir(parents=True, exist_ok=True)
         self.log_path = self.data_dir / "server.log"

@@ -1,7 +1,7 @@
 """Atomic writes: a reader sees the old file or directory, or the complete new one, never half.
 
-Files are written to a temporary sibling and moved into place with ``os.replace``;
-directories are built in a temporary sibling and renamed, so an interrupted step
+Files are written to a temporary sibling and moved into place with ``os.replace``.
+Directories are built in a temporary sibling and renamed, so an interrupted step
 leaves no partial output behind.
 """
 

@@ -34,7 +34,7 @@ CONFIG_VARIABLE = "REGIONKIT_CONFIG"
 
 @dataclass(frozen=True)
 class LabelStudioSettings:
-    """Where the Label Studio server is and the API key to use (legacy token or PAT)."""
+    """Label Studio server URL and API key (a legacy token or a Personal Access Token)."""
 
     url: str
     api_key: str = field(repr=False)

@@ -2,9 +2,9 @@
 
 A split field in the task data wins (UMSAB ships ``train``/``val``/``test``).
 Otherwise tasks are split at random, stratified by region x label so that every
-region keeps its label mix in every split, and grouped by a group-id field when
-one is given: parallel corpora share a sentence id across regions, and splitting
-such rows apart leaks translations of a test sentence into training.
+region keeps its label mix in every split. Rows that share a group id stay in one
+split: parallel corpora share a sentence id across regions, and splitting such
+rows apart leaks translations of a test sentence into training.
 """
 
 from __future__ import annotations
@@ -129,6 +129,11 @@ def _split_strata(strata, groups, *, val_size: float, test_size: float, rng) -> 
         n_test = int(round(len(names) * test_size))
         n_val = int(round(len(names) * val_size))
         for rank, position in enumerate(order):
-            split = "test" if rank < n_test else "val" if rank < n_test + n_val else "train"
+            if rank < n_test:
+                split = "test"
+            elif rank < n_test + n_val:
+                split = "val"
+            else:
+                split = "train"
             unit_split[names[position]] = split
     return [unit_split[unit] for unit in np.asarray(units)]

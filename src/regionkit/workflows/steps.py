@@ -306,7 +306,7 @@ def _training_data(context: StepContext, holdout: dict[str, Any] | None):
     """Return the validated directory, or its data without the tasks the plan holds back.
 
     The plan step draws held-back tasks from the snapshot with the same settings, so
-    training never sees a task that the plan later offers as unlabeled.
+    the training data contains no task that the plan later offers as unlabeled.
     """
     if holdout is None:
         return context.inputs["validate"]
